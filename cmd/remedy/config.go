@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"remedy/internal/grievance"
+)
+
+var errUsage = errors.New("usage")
+
+// Config is everything a command needs, from flags and environment.
+type Config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	MasterKey   string // base64; empty means the key file in DataDir
+	Demo        bool
+	TrustProxy  bool
+	LogLevel    string
+	Ack         grievance.AckPolicy
+}
+
+// parseConfig reads flags, with environment variables as defaults.
+func parseConfig(name string, args []string, stderr io.Writer, getenv func(string) string) (Config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := Config{Ack: grievance.DefaultAckPolicy}
+	fs := flag.NewFlagSet("remedy "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", env("REMEDY_ADDR", "127.0.0.1:8080"), "address to listen on (REMEDY_ADDR)")
+	fs.StringVar(&cfg.DataDir, "data", env("REMEDY_DATA", "./remedy-data"), "data directory: SQLite database and master key (REMEDY_DATA)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", env("REMEDY_DATABASE_URL", ""), "postgres:// URL to use PostgreSQL instead of SQLite (REMEDY_DATABASE_URL)")
+	fs.BoolVar(&cfg.Demo, "demo", env("REMEDY_DEMO", "") == "true", "fill an empty store with sample cases (REMEDY_DEMO=true)")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("REMEDY_TRUST_PROXY", "") == "true", "take client addresses from X-Forwarded-For (REMEDY_TRUST_PROXY=true)")
+	fs.StringVar(&cfg.LogLevel, "log-level", env("REMEDY_LOG_LEVEL", "info"), "debug, info, warn or error (REMEDY_LOG_LEVEL)")
+	durations := []struct {
+		flag, env string
+		dst       *time.Duration
+		what      string
+	}{
+		{"ack-urgent", "REMEDY_ACK_URGENT", &cfg.Ack.Urgent, "time to acknowledge an urgent case"},
+		{"ack-high", "REMEDY_ACK_HIGH", &cfg.Ack.High, "time to acknowledge a high-risk case"},
+		{"ack-normal", "REMEDY_ACK_NORMAL", &cfg.Ack.Normal, "time to acknowledge a normal case"},
+	}
+	for _, d := range durations {
+		def := *d.dst
+		if v := getenv(d.env); v != "" {
+			parsed, err := time.ParseDuration(v)
+			if err != nil || parsed <= 0 {
+				return cfg, fmt.Errorf("%s: %q is not a positive duration such as 72h", d.env, v)
+			}
+			def = parsed
+		}
+		fs.DurationVar(d.dst, d.flag, def, d.what+" ("+d.env+")")
+	}
+	cfg.MasterKey = getenv("REMEDY_MASTER_KEY")
+	if err := fs.Parse(args); err != nil {
+		return cfg, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "remedy %s: unexpected argument %q\n", name, fs.Arg(0))
+		return cfg, errUsage
+	}
+	for _, d := range durations {
+		if *d.dst <= 0 {
+			return cfg, fmt.Errorf("--%s must be positive", d.flag)
+		}
+	}
+	return cfg, nil
+}

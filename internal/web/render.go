@@ -1,0 +1,125 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"remedy/internal/grievance"
+	"remedy/internal/i18n"
+	"remedy/internal/vault"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Page is what every page template gets: the reader's language and the
+// translator bound to this request.
+type Page struct {
+	P          *i18n.Printer
+	Lang       string
+	Dir        string
+	Languages  []i18n.Language
+	SwitchPath string // where the language switcher links go; "" hides it
+	CSSHash    string
+}
+
+var funcs = template.FuncMap{
+	// icon returns the sprite id of a category's pictogram.
+	"icon":      func(code string) string { return "i-" + strings.ReplaceAll(code, ".", "-") },
+	"group":     vault.GroupReceipt,
+	"japanTime": japanTime,
+	"telHref": func(phone string) template.URL {
+		var b strings.Builder
+		for _, r := range phone {
+			if (r >= '0' && r <= '9') || r == '+' {
+				b.WriteRune(r)
+			}
+		}
+		return template.URL("tel:" + b.String())
+	},
+	"join":         strings.Join,
+	"langName":     i18n.Name,
+	"channelBrand": grievance.ChannelBrand,
+}
+
+// japanTime formats t as a date and time in Japan, where the workers are.
+func japanTime(t time.Time) string { return t.In(grievance.Japan).Format("2006-01-02 15:04") }
+
+// parsePages parses every page once at start: each page file is parsed
+// together with the layout and the shared parts.
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/icons.html", "templates/parts.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/page_*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/page_"), ".html")
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// page returns the Page for this request in its language.
+func (s *Server) page(r *http.Request, lang string) Page {
+	return Page{
+		P: s.cfg.Bundle.Printer(lang), Lang: lang, Dir: i18n.Dir(lang),
+		Languages: i18n.Supported, SwitchPath: r.URL.Path, CSSHash: s.cssHash,
+	}
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean error page rather than half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func staticHash(name string) string {
+	b, err := staticFS.ReadFile("static/" + name)
+	if err != nil {
+		return "0"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// static serves the embedded stylesheet; URLs carry its hash, so it can be
+// cached for a year.
+func (s *Server) static() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		files.ServeHTTP(w, r)
+	})
+}
