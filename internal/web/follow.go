@@ -227,7 +227,7 @@ func (s *Server) caseClose(w http.ResponseWriter, r *http.Request) error {
 
 // readForm parses a small form post.
 func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormRead) // form-encoded text is up to 9 bytes a character
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

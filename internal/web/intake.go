@@ -165,9 +165,6 @@ type receiptPage struct {
 
 func (s *Server) renderReceipt(w http.ResponseWriter, r *http.Request, rec intake.Receipt) error {
 	p := s.page(r, rec.Language)
-	// Switching language here would leave the receipt behind; the case page
-	// offers the switcher instead.
-	p.SwitchPath = ""
 	data := receiptPage{
 		Page: p, Reference: rec.Reference, Receipt: rec.Receipt,
 		AcknowledgeBy: japanTime(rec.AcknowledgeBy),

@@ -81,10 +81,16 @@ func parsePages() (map[string]*template.Template, error) {
 
 // page returns the Page for this request in its language.
 func (s *Server) page(r *http.Request, lang string) Page {
-	return Page{
+	p := Page{
 		P: s.cfg.Bundle.Printer(lang), Lang: lang, Dir: i18n.Dir(lang),
 		Languages: i18n.Supported, SwitchPath: r.URL.Path, CSSHash: s.cssHash,
 	}
+	if r.Method != http.MethodGet {
+		// A page answering a POST (the receipt, a form with errors) holds
+		// what a link would lose; the language was chosen before it.
+		p.SwitchPath = ""
+	}
+	return p
 }
 
 // render executes a page into a buffer first, so that a template error
