@@ -55,7 +55,10 @@ func (s *Submission) Normalize() {
 		trim(v)
 	}
 	s.Narrative = strings.TrimRightFunc(strings.TrimLeftFunc(s.Narrative, unicode.IsSpace), unicode.IsSpace)
-	s.OriginCountry = strings.ToUpper(s.OriginCountry)
+	if utf8.ValidString(s.OriginCountry) {
+		// ToUpper would replace invalid bytes, hiding them from Validate.
+		s.OriginCountry = strings.ToUpper(s.OriginCountry)
+	}
 	seen := map[string]bool{}
 	var cats []string
 	for _, c := range s.Categories {

@@ -83,7 +83,7 @@ func (s *Service) replay(ctx context.Context, idem *store.Idempotency, key strin
 		return Receipt{}, err
 	}
 	if string(found.RequestHash) != string(idem.RequestHash) {
-		return Receipt{}, apperr.New(apperr.Conflict, "error.invalid_request")
+		return Receipt{}, apperr.New(apperr.Conflict, "error.conflict")
 	}
 	plain, err := s.Keys.OpenWithSecret([]byte(key), found.SealedResponse, []byte("idempotent-receipt"))
 	if err != nil {

@@ -19,10 +19,6 @@ var migrationFS embed.FS
 // It returns the versions it applied. Migrations are never edited once
 // landed: a change is a new file.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
-		return nil, fmt.Errorf("store: migrations table: %w", err)
-	}
 	if db.engine == Postgres {
 		// Several processes may start at once on one PostgreSQL; one migrates.
 		conn, err := db.write.Conn(ctx)
@@ -34,6 +30,10 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("store: migration lock: %w", err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7218001)")
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("store: migrations table: %w", err)
 	}
 	dir := "migrations/" + db.engine
 	entries, err := fs.ReadDir(migrationFS, dir)

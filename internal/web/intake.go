@@ -118,6 +118,13 @@ func (s *Server) intakeSubmit(w http.ResponseWriter, r *http.Request) error {
 	if errors.As(err, &ae) && ae.Code == apperr.Invalid {
 		return s.intakeAgain(w, r, lang, token, sub, ae)
 	}
+	if errors.As(err, &ae) && ae.Code == apperr.Conflict {
+		// The form was sent before with other answers (the worker went back
+		// and changed them): keep what they typed, with a new token, so that
+		// sending again makes a new case on purpose.
+		ae = apperr.Validation([]apperr.FieldError{{Field: "form", Key: "error.conflict"}})
+		return s.intakeAgain(w, r, lang, "", sub, ae)
+	}
 	if err != nil {
 		return err
 	}
