@@ -48,6 +48,9 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 		s.logInternal(r, err)
 	}
 	setRetryAfter(w, err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Receipt realm="remedy"`)
+	}
 	lang, _ := r.Context().Value(apiLangKey{}).(string)
 	if lang == "" {
 		lang = apiLanguage(r)

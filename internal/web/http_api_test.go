@@ -262,8 +262,8 @@ func TestHTTPAPIIdempotency(t *testing.T) {
 	changed := htGrievance("en", "harassment.verbal")
 	changed["narrative"] = "Something else entirely."
 	conflict := htAPI(t, s, http.MethodPost, "/api/v1/grievances", changed, key...)
-	if e := conflict.apiErr(t, http.StatusConflict); e.Error.Code != "conflict" {
-		t.Errorf("code %q, want conflict", e.Error.Code)
+	if e := conflict.apiErr(t, http.StatusConflict); e.Error.Code != "conflict" || e.Error.Message != htT(t, "en", "error.conflict") {
+		t.Errorf("error %s, want conflict with the catalog's error.conflict", conflict.Body)
 	}
 
 	// Another key, or no key, is another case.

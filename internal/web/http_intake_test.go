@@ -491,25 +491,41 @@ func TestHTTPIntakeCrossOriginRefused(t *testing.T) {
 }
 
 // TestHTTPIntakeSameTokenOtherContent: the worker goes back, changes the
-// form and sends it again with the same form_token. That is never a second
-// case, and the answer is a translated page, not the first receipt.
+// form and sends it again with the same form_token. That is never the first
+// case's receipt nor, silently, a second case: the form comes back with what
+// they typed and a new token, so that sending again is a new case on purpose.
 func TestHTTPIntakeSameTokenOtherContent(t *testing.T) {
 	t.Parallel()
 	s, w := htStack(t)
 	w.accept = "ne"
 	token := w.formToken()
 	first := w.submit(htForm(token, "ne"))
-	r := w.post("/grievances", htForm(token, "ne", "narrative", "Something different."))
-	if r.Status != http.StatusConflict {
-		t.Fatalf("status %d, want 409", r.Status)
+	changed := htForm(token, "ne", "narrative", "Something different.")
+	r := w.post("/grievances", changed)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422 with the form back", r.Status)
 	}
-	if htLang(r.Body) != "ne" || !strings.Contains(r.text(), htT(t, "ne", "page.error.title")) {
-		t.Error("409 page is not a translated error page")
+	if htLang(r.Body) != "ne" || !strings.Contains(r.text(), htT(t, "ne", "error.conflict")) {
+		t.Error("the form does not come back with the translated conflict message")
+	}
+	if got, _ := htTextarea(r.Body, "narrative"); got != "Something different." {
+		t.Errorf("narrative back as %q", got)
+	}
+	newToken, _ := htInputValue(r.Body, "form_token")
+	if newToken == "" || newToken == token {
+		t.Errorf("form_token back as %q, want a new one", newToken)
 	}
 	if strings.Contains(htDigits(r.Body), first.Receipt) {
 		t.Error("the first receipt is shown for different content")
 	}
 	if n := htCount(t, s); n != 1 {
 		t.Errorf("CountCases = %d, want 1", n)
+	}
+	changed.Set("form_token", newToken)
+	if second := w.submit(changed); second.Ref == first.Ref {
+		t.Error("sending the changed form with its new token gave the first case")
+	}
+	if n := htCount(t, s); n != 2 {
+		t.Errorf("CountCases = %d, want 2", n)
 	}
 }

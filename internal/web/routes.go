@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/grievances/self", s.api(s.apiSelf))
 	mux.Handle("POST /api/v1/grievances/self/messages", s.api(s.apiSelfMessage))
 
+	mux.Handle("/api/", s.api(s.notFound))
 	mux.Handle("/", h(s.notFound))
 	return mux
 }
