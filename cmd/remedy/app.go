@@ -11,6 +11,7 @@ import (
 
 	"remedy/internal/i18n"
 	"remedy/internal/intake"
+	"remedy/internal/staff"
 	"remedy/internal/store"
 	"remedy/internal/vault"
 )
@@ -22,12 +23,15 @@ type app struct {
 	keys   *vault.Keyring
 	bundle *i18n.Bundle
 	intake *intake.Service
+	staff  *staff.Service
 	logger *slog.Logger
 }
 
 // openApp opens and migrates the database, loads the master key (creating
 // it on first run, with a warning to back it up) and wires the services.
-func openApp(ctx context.Context, cfg Config, stdout, stderr io.Writer) (*app, error) {
+// Notices (such as the new-key warning) go to notices: stdout for serve,
+// stderr for commands whose stdout is read by scripts.
+func openApp(ctx context.Context, cfg Config, notices, stderr io.Writer) (*app, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return nil, fmt.Errorf("log level: %w", err)
@@ -52,7 +56,7 @@ func openApp(ctx context.Context, cfg Config, stdout, stderr io.Writer) (*app, e
 	}
 	if created {
 		path, _ := filepath.Abs(filepath.Join(cfg.DataDir, "master.key"))
-		fmt.Fprintf(stdout, "\nWARNING: a new master key was created at %s\n"+
+		fmt.Fprintf(notices, "\nWARNING: a new master key was created at %s\n"+
 			"Back it up now, somewhere other than the database backups. Without it,\n"+
 			"no narrative or contact in this database can ever be read again.\n\n", path)
 	}
@@ -62,7 +66,8 @@ func openApp(ctx context.Context, cfg Config, stdout, stderr io.Writer) (*app, e
 		return nil, err
 	}
 	svc := &intake.Service{DB: db, Keys: keys, Now: time.Now, Rand: rand.Reader, Deadlines: cfg.Ack}
-	return &app{cfg: cfg, db: db, keys: keys, bundle: bundle, intake: svc, logger: logger}, nil
+	staffSvc := &staff.Service{DB: db, Keys: keys, Now: time.Now, Rand: rand.Reader}
+	return &app{cfg: cfg, db: db, keys: keys, bundle: bundle, intake: svc, staff: staffSvc, logger: logger}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

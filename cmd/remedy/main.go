@@ -5,6 +5,8 @@
 //	remedy migrate
 //	remedy audit verify
 //	remedy demo
+//	remedy admin org add --name N --type T --country CC
+//	remedy admin user add --org ID --role R --email E < password
 //	remedy version
 package main
 
@@ -23,7 +25,7 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
 
 const usage = `usage: remedy <command> [flags]
@@ -33,13 +35,19 @@ commands:
   migrate       apply database migrations and exit
   demo          fill an empty store with sample cases and exit
   audit verify  check the audit trail's hash chain; exits 1 if it is broken
+  admin org add --name N --type T --country CC
+                add an organisation; prints its id
+  admin user add --org ID --role R --email E [--name N]
+                add a person; reads the password from standard input,
+                prints their TOTP secret (base32) once
+  totp SECRET   print the current code of a TOTP secret (for the demo accounts)
   version       print the version
 
 Run "remedy <command> -h" for the flags of a command.
 `
 
 // run is main without the process: testable, with its environment passed in.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -58,6 +66,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return 2
 		}
 		err = cmdAuditVerify(ctx, args[2:], stdout, stderr, getenv)
+	case "admin":
+		err = cmdAdmin(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "totp":
+		err = cmdTOTP(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "remedy %s\n", version)
 	case "help", "-h", "--help":

@@ -23,16 +23,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	defer a.Close()
 	if cfg.Demo {
-		n, err := demo.Seed(ctx, a.intake)
+		n, err := demo.Seed(ctx, demo.Deps{Intake: a.intake, Staff: a.staff})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		if n > 0 {
 			fmt.Fprintf(stdout, "Demo: added %d sample cases.\n", n)
+			printDemoAccounts(stdout)
 		}
 	}
 	srv, err := web.New(web.Config{
-		Intake: a.intake, DB: a.db, Keys: a.keys, Bundle: a.bundle, Logger: a.logger, TrustProxy: cfg.TrustProxy,
+		Intake: a.intake, Staff: a.staff, DB: a.db, Keys: a.keys, Bundle: a.bundle, Logger: a.logger, TrustProxy: cfg.TrustProxy,
 	})
 	if err != nil {
 		return err

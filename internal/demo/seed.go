@@ -8,6 +8,7 @@ import (
 
 	"remedy/internal/grievance"
 	"remedy/internal/intake"
+	"remedy/internal/staff"
 )
 
 type sample struct {
@@ -83,26 +84,49 @@ var samples = []sample{
 	}},
 }
 
-// Seed adds the sample cases when the store has none, and returns how many
-// it added. It goes through the intake service, exactly as workers do.
-func Seed(ctx context.Context, svc *intake.Service) (int, error) {
-	n, err := svc.DB.CountCases(ctx)
+// Deps are the services the demo goes through, exactly as people do.
+type Deps struct {
+	Intake *intake.Service
+	Staff  *staff.Service
+}
+
+// Seed fills an empty store: sample cases, then what each later capability
+// adds (organisations and staff, case handling, fee reports, the plan). It
+// returns how many cases it added, 0 when the store was not empty.
+func Seed(ctx context.Context, d Deps) (int, error) {
+	n, err := d.Intake.DB.CountCases(ctx)
 	if err != nil {
 		return 0, err
 	}
 	if n > 0 {
 		return 0, nil
 	}
-	for i, s := range samples {
-		rec, err := svc.Submit(ctx, s.sub, "")
-		if err != nil {
-			return i, fmt.Errorf("sample %d: %w", i, err)
-		}
-		for _, m := range s.messages {
-			if _, err := svc.AddMessage(ctx, rec.CaseID, m.author, m.body); err != nil {
-				return i, fmt.Errorf("sample %d message: %w", i, err)
-			}
+	ids, err := seedCases(ctx, d)
+	if err != nil {
+		return 0, err
+	}
+	for _, seed := range []func(context.Context, Deps, []int64) error{seedOrganizations, seedCasework, seedRecruitment, seedWorkplan} {
+		if err := seed(ctx, d, ids); err != nil {
+			return len(ids), err
 		}
 	}
-	return len(samples), nil
+	return len(ids), nil
+}
+
+// seedCases files the sample grievances and returns their case ids.
+func seedCases(ctx context.Context, d Deps) ([]int64, error) {
+	var ids []int64
+	for i, s := range samples {
+		rec, err := d.Intake.Submit(ctx, s.sub, "")
+		if err != nil {
+			return ids, fmt.Errorf("sample %d: %w", i, err)
+		}
+		for _, m := range s.messages {
+			if _, err := d.Intake.AddMessage(ctx, rec.CaseID, m.author, m.body); err != nil {
+				return ids, fmt.Errorf("sample %d message: %w", i, err)
+			}
+		}
+		ids = append(ids, rec.CaseID)
+	}
+	return ids, nil
 }

@@ -451,7 +451,11 @@ func keyUses(path string, src []byte) []keyUse {
 		}
 		if tok == token.STRING {
 			if v, err := strconv.Unquote(lit); err == nil && keyValue.MatchString(v) {
-				audit := prev[0].tok == token.COLON && prev[1].tok == token.IDENT && prev[1].lit == "Action"
+				// Audit actions (Action: "case.created") and access actions
+				// (ViewCase Action = "case.view") share the key syntax but are
+				// not message keys.
+				audit := (prev[0].tok == token.COLON && prev[1].tok == token.IDENT && prev[1].lit == "Action") ||
+					(prev[0].tok == token.ASSIGN && prev[1].tok == token.IDENT && prev[1].lit == "Action")
 				out = append(out, keyUse{key: v, pos: fset.Position(pos).String(), audit: audit})
 			}
 		}

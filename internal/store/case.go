@@ -60,12 +60,12 @@ func (db *DB) CreateCase(ctx context.Context, sc *SealedCase, idem *Idempotency,
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO cases (reference, receipt_hash, status, risk, risk_rule, indicators,
 			language, origin_country, program, prefecture, incident_date, anonymous, share_identity,
-			created_at, acknowledge_by, updated_at, wrapped_key, sealed_details)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) RETURNING id`,
+			created_at, acknowledge_by, updated_at, wrapped_key, sealed_details, deadline_at, deadline_kind)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$15,$19) RETURNING id`,
 			c.Reference, sc.ReceiptHash, string(c.Status), string(c.Triage.Risk), c.Triage.Rule,
 			strings.Join(c.Triage.Indicators, ","), c.Language, c.OriginCountry, c.Program, c.Prefecture,
 			c.IncidentDate, c.Anonymous, c.ShareIdentity, millis(c.CreatedAt), millis(c.AcknowledgeBy),
-			millis(c.UpdatedAt), sc.WrappedKey, sc.SealedDetails).Scan(&c.ID)
+			millis(c.UpdatedAt), sc.WrappedKey, sc.SealedDetails, grievance.DeadlineAcknowledge).Scan(&c.ID)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return apperr.New(apperr.Conflict, "error.server")
@@ -77,9 +77,8 @@ func (db *DB) CreateCase(ctx context.Context, sc *SealedCase, idem *Idempotency,
 				return fmt.Errorf("store: insert category: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO jobs (kind, case_id, run_at, created_at) VALUES ($1, $2, $3, $4)",
-			JobAcknowledgeDeadline, c.ID, millis(c.AcknowledgeBy), millis(c.CreatedAt)); err != nil {
-			return fmt.Errorf("store: insert job: %w", err)
+		if err := scheduleJob(ctx, tx, JobAcknowledgeDeadline, c.ID, 0, c.AcknowledgeBy, c.CreatedAt); err != nil {
+			return err
 		}
 		if idem != nil {
 			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key_hash, request_hash, case_id, sealed_response, created_at)

@@ -8,10 +8,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// JobAcknowledgeDeadline is the job that checks, when a case's
-// acknowledgement deadline passes, whether it was met.
-const JobAcknowledgeDeadline = "acknowledge_deadline"
-
 // isUniqueViolation reports whether err is a unique-constraint violation on
 // either engine.
 func isUniqueViolation(err error) bool {
@@ -28,3 +24,11 @@ func isUniqueViolation(err error) bool {
 }
 
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// splitList splits a comma-separated column into its items.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -181,17 +182,27 @@ func TestOpenAPIVersion(t *testing.T) {
 	}
 }
 
-// oaRoutes parses routes.go for `mux.Handle("METHOD /path"` (and HandleFunc).
+// oaRoutes parses the package's non-test Go files (routes.go and each
+// area's routesX function) for `mux.Handle("METHOD /path"` (and HandleFunc).
 func oaRoutes(t *testing.T) map[string]bool {
 	t.Helper()
-	src, err := os.ReadFile("routes.go")
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	re := regexp.MustCompile(`mux\.Handle(?:Func)?\("([A-Z]+) (/[^"]*)"`)
 	routes := map[string]bool{}
-	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-		routes[m[1]+" "+m[2]] = true
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			routes[m[1]+" "+m[2]] = true
+		}
 	}
 	return routes
 }

@@ -14,6 +14,7 @@ import (
 
 	"remedy/internal/grievance"
 	"remedy/internal/i18n"
+	"remedy/internal/staff"
 	"remedy/internal/vault"
 )
 
@@ -32,6 +33,7 @@ type Page struct {
 	Languages  []i18n.Language
 	SwitchPath string // where the language switcher links go; "" hides it
 	CSSHash    string
+	Who        *staff.Signed // the signed-in staff member on staff pages
 }
 
 var funcs = template.FuncMap{
@@ -77,6 +79,13 @@ func parsePages() (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
+}
+
+// staffPageData returns the Page for a staff page.
+func (s *Server) staffPageData(w http.ResponseWriter, r *http.Request, who staff.Signed) Page {
+	p := s.page(r, s.language(w, r))
+	p.Who = &who
+	return p
 }
 
 // page returns the Page for this request in its language.

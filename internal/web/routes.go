@@ -22,7 +22,17 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /case/passphrase", h(s.casePassphrase))
 	mux.Handle("POST /case/close", h(s.caseClose))
 
+	mux.Handle("GET /staff/signin", h(s.signinForm))
+	mux.Handle("POST /staff/signin", h(s.signinSubmit))
+	mux.Handle("POST /staff/signout", h(s.signout))
+	s.routesAdmin(mux)
+	s.routesCasework(mux)
+	s.routesStats(mux)
+	s.routesRecruitment(mux)
+	s.routesWorkplan(mux)
+
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
+	mux.Handle("POST /api/v1/session", s.api(s.apiSession))
 	mux.Handle("GET /api/v1/taxonomy", s.api(s.apiTaxonomy))
 	mux.Handle("POST /api/v1/grievances", s.api(s.apiCreateGrievance))
 	mux.Handle("GET /api/v1/grievances/self", s.api(s.apiSelf))

@@ -13,6 +13,7 @@ import (
 
 	"remedy/internal/i18n"
 	"remedy/internal/intake"
+	"remedy/internal/staff"
 	"remedy/internal/store"
 	"remedy/internal/vault"
 )
@@ -23,6 +24,7 @@ const MaxBody = 64 << 10
 // Config wires a Server.
 type Config struct {
 	Intake *intake.Service
+	Staff  *staff.Service
 	DB     *store.DB
 	Keys   *vault.Keyring
 	Bundle *i18n.Bundle
@@ -42,8 +44,10 @@ type Server struct {
 	cfg     Config
 	pages   map[string]*template.Template
 	limiter *failureLimiter
-	cssHash string
-	openapi []byte
+	// signinLimiter bounds failed staff sign-ins per client and per address.
+	signinLimiter *failureLimiter
+	cssHash       string
+	openapi       []byte
 }
 
 // New parses the templates and builds a Server.
@@ -61,12 +65,17 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	doc, err := openAPIDocument()
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
-		cfg:     cfg,
-		pages:   pages,
-		limiter: newFailureLimiter(cfg.ReceiptTries, cfg.ReceiptWindow),
-		cssHash: staticHash("app.css"),
-		openapi: openAPIDocument(),
+		cfg:           cfg,
+		pages:         pages,
+		limiter:       newFailureLimiter(cfg.ReceiptTries, cfg.ReceiptWindow),
+		signinLimiter: newFailureLimiter(10, 15*time.Minute),
+		cssHash:       staticHash("app.css"),
+		openapi:       doc,
 	}, nil
 }
 

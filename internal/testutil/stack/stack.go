@@ -16,6 +16,7 @@ import (
 	"remedy/internal/grievance"
 	"remedy/internal/i18n"
 	"remedy/internal/intake"
+	"remedy/internal/staff"
 	"remedy/internal/store"
 	"remedy/internal/testutil/pgtest"
 	"remedy/internal/vault"
@@ -69,6 +70,7 @@ type Stack struct {
 	Keys    *vault.Keyring
 	Bundle  *i18n.Bundle
 	Intake  *intake.Service
+	Staff   *staff.Service
 	Server  *web.Server
 	HTTP    *httptest.Server
 	URL     string
@@ -117,9 +119,10 @@ func New(t testing.TB, engine string) *Stack {
 	}
 	clock := NewClock(time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC))
 	svc := &intake.Service{DB: db, Keys: keys, Now: clock.Now, Rand: rand.Reader, Deadlines: grievance.DefaultAckPolicy}
+	staffSvc := &staff.Service{DB: db, Keys: keys, Now: clock.Now, Rand: rand.Reader}
 	logs := &syncBuffer{}
 	srv, err := web.New(web.Config{
-		Intake: svc, DB: db, Keys: keys, Bundle: bundle, Now: clock.Now,
+		Intake: svc, Staff: staffSvc, DB: db, Keys: keys, Bundle: bundle, Now: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {
@@ -127,6 +130,6 @@ func New(t testing.TB, engine string) *Stack {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &Stack{DB: db, Keys: keys, Bundle: bundle, Intake: svc, Server: srv, HTTP: hs, URL: hs.URL,
+	return &Stack{DB: db, Keys: keys, Bundle: bundle, Intake: svc, Staff: staffSvc, Server: srv, HTTP: hs, URL: hs.URL,
 		Clock: clock, DataDir: dir, logs: logs}
 }
