@@ -178,8 +178,8 @@ func TestAdminCreatesOrgAndInvites(t *testing.T) {
 			}
 			code, _ := vault.TOTPCode(secret[1], s.Clock.Now())
 			status, _, h = saForm(t, invitee, s.URL+link, url.Values{"name": {"Sato Hanako"}, "password": {stack.StaffPassword}, "code": {code}})
-			if status != http.StatusSeeOther {
-				t.Fatalf("accept: %d", status)
+			if status != http.StatusSeeOther || h.Get("Location") != "/staff/signin?welcome=1" {
+				t.Fatalf("accept: %d %q", status, h.Get("Location"))
 			}
 			if status, _, _ := saGet(t, invitee, s.URL+link); status != http.StatusNotFound {
 				t.Errorf("used invitation: %d, want 404", status)
