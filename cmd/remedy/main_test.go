@@ -18,6 +18,8 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"remedy/internal/audit"
+
 	"remedy/internal/testutil/pgtest"
 )
 
@@ -290,5 +292,62 @@ func TestConfiguredDeadlines(t *testing.T) {
 	a, _ := time.Parse(time.RFC3339, self["acknowledge_by"].(string))
 	if got := a.Sub(c); got < 10*time.Hour-time.Second || got > 10*time.Hour+time.Second {
 		t.Errorf("high-risk deadline %v after creation, want 10h (REMEDY_ACK_HIGH)", got)
+	}
+}
+
+// TestAuditAnchorCatchesRewrittenChain: a chain rewritten whole (every hash
+// recomputed) still verifies on its own, but not against an anchor kept
+// from an earlier run.
+func TestAuditAnchorCatchesRewrittenChain(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := runCmd(t, nil, "demo", "--data", dir); code != 0 {
+		t.Fatalf("demo: %s", out)
+	}
+	code, out := runCmd(t, nil, "audit", "verify", "--data", dir)
+	m := regexp.MustCompile(`Head: (\d+:[0-9a-f]{64})`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("verify: %d\n%s", code, out)
+	}
+	anchor := m[1]
+	if code, out := runCmd(t, nil, "audit", "verify", "--data", dir, "--anchor", anchor); code != 0 {
+		t.Fatalf("verify with its own anchor: %d\n%s", code, out)
+	}
+	// Rewrite the first entry and re-seal the whole chain, as someone with
+	// write access to the database could.
+	db, err := sql.Open("sqlite", filepath.Join(dir, "remedy.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT seq, at, actor, action, case_ref, detail FROM audit_log ORDER BY seq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		var at int64
+		rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.CaseRef, &e.Detail)
+		e.At = time.UnixMicro(at).UTC()
+		entries = append(entries, e)
+	}
+	rows.Close()
+	entries[0].Detail = "risk=normal categories=1 language=en"
+	prev := audit.GenesisHash()
+	for _, e := range entries {
+		e = audit.Seal(prev, e)
+		if _, err := db.Exec("UPDATE audit_log SET detail = $1, prev_hash = $2, hash = $3 WHERE seq = $4", e.Detail, e.PrevHash, e.Hash, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+		prev = e.Hash
+	}
+	if _, err := db.Exec("UPDATE audit_head SET hash = $1", prev); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runCmd(t, nil, "audit", "verify", "--data", dir); code != 0 {
+		t.Fatalf("the rewritten chain should verify on its own (that is why anchors exist): %d\n%s", code, out)
+	}
+	if code, out := runCmd(t, nil, "audit", "verify", "--data", dir, "--anchor", anchor); code == 0 || !strings.Contains(out, "BROKEN") {
+		t.Fatalf("verify against the old anchor: exit %d\n%s", code, out)
 	}
 }
