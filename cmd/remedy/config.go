@@ -22,6 +22,18 @@ type Config struct {
 	TrustProxy  bool
 	LogLevel    string
 	Ack         grievance.AckPolicy
+	// Limits are the time limits of every stage; Limits.Acknowledge is Ack.
+	// The casework service takes them (casework.Service.Limits).
+	Limits grievance.StageLimits
+	// SMTP delivers email notifications; with no SMTPAddr they are only
+	// logged (development). Username and password come from the
+	// environment only, so they never show in a process list.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUsername string
+	SMTPPassword string
+	// JobsInterval is how often the deadline and outbox workers poll.
+	JobsInterval time.Duration
 }
 
 // parseConfig reads flags, with environment variables as defaults.
@@ -32,7 +44,7 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 		}
 		return def
 	}
-	cfg := Config{Ack: grievance.DefaultAckPolicy}
+	cfg := Config{Ack: grievance.DefaultAckPolicy, Limits: grievance.DefaultStageLimits, JobsInterval: 5 * time.Second}
 	fs := flag.NewFlagSet("remedy "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", env("REMEDY_ADDR", "127.0.0.1:8080"), "address to listen on (REMEDY_ADDR)")
@@ -41,6 +53,9 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	fs.BoolVar(&cfg.Demo, "demo", env("REMEDY_DEMO", "") == "true", "fill an empty store with sample cases (REMEDY_DEMO=true)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("REMEDY_TRUST_PROXY", "") == "true", "take client addresses from X-Forwarded-For (REMEDY_TRUST_PROXY=true)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("REMEDY_LOG_LEVEL", "info"), "debug, info, warn or error (REMEDY_LOG_LEVEL)")
+	fs.StringVar(&cfg.SMTPAddr, "smtp-addr", env("REMEDY_SMTP_ADDR", ""), "mail server host:port for email notifications; none: notifications are only logged (REMEDY_SMTP_ADDR)")
+	fs.StringVar(&cfg.SMTPFrom, "smtp-from", env("REMEDY_SMTP_FROM", ""), "sender of email notifications, e.g. \"Remedy <no-reply@example.org>\" (REMEDY_SMTP_FROM)")
+	cfg.SMTPUsername, cfg.SMTPPassword = getenv("REMEDY_SMTP_USERNAME"), getenv("REMEDY_SMTP_PASSWORD")
 	durations := []struct {
 		flag, env string
 		dst       *time.Duration
@@ -49,6 +64,10 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 		{"ack-urgent", "REMEDY_ACK_URGENT", &cfg.Ack.Urgent, "time to acknowledge an urgent case"},
 		{"ack-high", "REMEDY_ACK_HIGH", &cfg.Ack.High, "time to acknowledge a high-risk case"},
 		{"ack-normal", "REMEDY_ACK_NORMAL", &cfg.Ack.Normal, "time to acknowledge a normal case"},
+		{"limit-first-response", "REMEDY_LIMIT_FIRST_RESPONSE", &cfg.Limits.FirstResponse, "time from acknowledgement to a first substantive response"},
+		{"limit-referral-ack", "REMEDY_LIMIT_REFERRAL_ACK", &cfg.Limits.ReferralAcknowledge, "time for a referred organisation to accept or decline"},
+		{"limit-remedy-proposal", "REMEDY_LIMIT_REMEDY_PROPOSAL", &cfg.Limits.RemedyProposal, "time from referral or dialogue to a remedy proposal"},
+		{"jobs-interval", "REMEDY_JOBS_INTERVAL", &cfg.JobsInterval, "how often the deadline and notification workers look for work"},
 	}
 	for _, d := range durations {
 		def := *d.dst
@@ -73,6 +92,10 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 		if *d.dst <= 0 {
 			return cfg, fmt.Errorf("--%s must be positive", d.flag)
 		}
+	}
+	cfg.Limits.Acknowledge = cfg.Ack
+	if cfg.SMTPAddr != "" && cfg.SMTPFrom == "" {
+		return cfg, errors.New("--smtp-addr needs --smtp-from (REMEDY_SMTP_FROM), the sender address")
 	}
 	return cfg, nil
 }

@@ -127,13 +127,13 @@ func Can(a Actor, act Action) bool {
 	}
 	switch act {
 	case ViewInbox:
-		return a.Role != org.Auditor
+		return a.Role != org.Auditor && a.Role != org.Coordinator
 	case ManageOrgs:
 		return a.IsMechanism() && a.Role == org.Admin
 	case ManagePeople:
 		return a.Role == org.Admin
 	case ViewStats:
-		return a.IsMechanism() && a.Role != org.Responder
+		return a.IsMechanism() && a.Role != org.Responder && a.Role != org.Coordinator
 	case ViewAudit:
 		return a.IsMechanism() && (a.Role == org.Admin || a.Role == org.Auditor)
 	}
@@ -149,6 +149,16 @@ func CanManagePerson(a Actor, orgID int64) bool {
 	return a.IsMechanism() || a.OrgID == orgID
 }
 
+// CanGrantRole decides whether a may give role to someone: the coordinator
+// role (which edits the Joint Work Plan) only from the mechanism's admins,
+// so that no organisation can promote its own people.
+func CanGrantRole(a Actor, role org.Role) bool {
+	if role == org.Coordinator {
+		return a.IsMechanism() && a.Role == org.Admin
+	}
+	return Can(a, ManagePeople)
+}
+
 // Scope says which cases a query may return for an actor.
 type Scope struct {
 	None   bool  // nothing
@@ -162,7 +172,8 @@ func CaseScope(a Actor) Scope {
 	switch {
 	case a.Kind == Worker && a.CaseID != 0:
 		return Scope{CaseID: a.CaseID}
-	case a.Kind == Staff && a.Role == org.Auditor:
+	case a.Kind == Staff && (a.Role == org.Auditor || a.Role == org.Coordinator):
+		// Auditors read the trail, coordinators the plan: neither reads cases.
 		return Scope{None: true}
 	case a.IsMechanism():
 		return Scope{All: true}

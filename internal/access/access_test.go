@@ -72,6 +72,7 @@ func TestCanAndScope(t *testing.T) {
 			map[access.Action]bool{access.ViewStats: true, access.ViewAudit: true}, access.Scope{None: true}, nil},
 		{"employer admin", staff(org.Employer, org.Admin, 20),
 			map[access.Action]bool{access.ViewInbox: true, access.ManagePeople: true}, access.Scope{OrgID: 20}, map[int64]bool{20: true}},
+		{"mechanism coordinator", staff(org.Mechanism, org.Coordinator, 10), nil, access.Scope{None: true}, nil},
 		{"employer responder", staff(org.Employer, org.Responder, 20),
 			map[access.Action]bool{access.ViewInbox: true}, access.Scope{OrgID: 20}, nil},
 	}
@@ -88,6 +89,26 @@ func TestCanAndScope(t *testing.T) {
 			if got := access.CanManagePerson(tt.actor, id); got != tt.manage[id] {
 				t.Errorf("%s: CanManagePerson(%d) = %v, want %v", tt.name, id, got, tt.manage[id])
 			}
+		}
+	}
+}
+
+// TestCanGrantRole: only the mechanism's admins make coordinators.
+func TestCanGrantRole(t *testing.T) {
+	tests := []struct {
+		actor access.Actor
+		role  org.Role
+		want  bool
+	}{
+		{staff(org.Mechanism, org.Admin, 10), org.Coordinator, true},
+		{staff(org.Employer, org.Admin, 20), org.Coordinator, false},
+		{staff(org.InternationalOrg, org.Admin, 30), org.Coordinator, false},
+		{staff(org.Employer, org.Admin, 20), org.Responder, true},
+		{staff(org.Employer, org.Responder, 20), org.Responder, false},
+	}
+	for _, tt := range tests {
+		if got := access.CanGrantRole(tt.actor, tt.role); got != tt.want {
+			t.Errorf("%v/%v granting %s = %v, want %v", tt.actor.OrgType, tt.actor.Role, tt.role, got, tt.want)
 		}
 	}
 }

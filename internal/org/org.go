@@ -27,11 +27,13 @@ const (
 	Government           Type = "government" // OTIT, labour inspection, embassies, DOLAB, BP2MI, MoLVT, DMW…
 	EmployersOrg         Type = "employers_org"
 	InternationalOrg     Type = "international_org"
+	AgenciesAssociation  Type = "agencies_association" // recruitment agencies' association
+	Platform             Type = "platform"             // multi-stakeholder platform such as JP-MIRAI
 )
 
 // Types lists every organisation type.
 var Types = []Type{Mechanism, CSO, Union, LegalAid, Employer, SupervisingOrg, RegisteredSupportOrg,
-	SendingAgency, Government, EmployersOrg, InternationalOrg}
+	SendingAgency, Government, EmployersOrg, InternationalOrg, AgenciesAssociation, Platform}
 
 // Role is what a person may do within their organisation.
 type Role string
@@ -43,10 +45,12 @@ const (
 	Responder  Role = "responder"
 	Viewer     Role = "viewer"
 	Auditor    Role = "auditor"
+	// Coordinator edits the Joint Work Plan and the regional network.
+	Coordinator Role = "coordinator"
 )
 
 // Roles lists every role.
-var Roles = []Role{Admin, Caseworker, Responder, Viewer, Auditor}
+var Roles = []Role{Admin, Caseworker, Responder, Viewer, Auditor, Coordinator}
 
 // Organization is a body that takes part in cases or in the plan.
 type Organization struct {

@@ -17,6 +17,9 @@ func (s *Service) Invite(ctx context.Context, by access.Actor, orgID int64, emai
 	if !access.CanManagePerson(by, orgID) {
 		return "", apperr.New(apperr.NotFound, "error.not_found")
 	}
+	if !access.CanGrantRole(by, role) {
+		return "", apperr.Validation([]apperr.FieldError{{Field: "role", Key: "error.forbidden"}})
+	}
 	p := org.Person{OrgID: orgID, Email: email, Role: role}
 	if errs := p.Validate(); len(errs) > 0 {
 		return "", apperr.Validation(errs)

@@ -34,7 +34,6 @@ func scheduleJob(ctx context.Context, tx *sql.Tx, kind string, caseID, refID int
 // outbox inside tx, so that it is sent if and only if the change commits.
 // payload is sealed under the case key by the caller; template names what
 // to say (for example "status_changed"), never the content itself.
-//lint:ignore U1000 called by case handling, which is being written
 func enqueueNotification(ctx context.Context, tx *sql.Tx, caseID int64, channel, template string, sealedPayload []byte, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (case_id, channel, template, sealed_payload, next_attempt_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $5)`, caseID, channel, template, sealedPayload, millis(now)); err != nil {

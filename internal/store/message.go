@@ -37,9 +37,10 @@ func (db *DB) AddMessage(ctx context.Context, m *SealedMessage, entry audit.Entr
 	})
 }
 
-// Messages returns a case's thread, oldest first.
+// Messages returns the worker's thread of a case (never the threads between
+// the mechanism and referred organisations), oldest first.
 func (db *DB) Messages(ctx context.Context, caseID int64) ([]SealedMessage, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, author, created_at, sealed_body FROM case_messages WHERE case_id = $1 ORDER BY id", caseID)
+	rows, err := db.read.QueryContext(ctx, "SELECT id, author, created_at, sealed_body FROM case_messages WHERE case_id = $1 AND referral_id IS NULL ORDER BY id", caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: read messages: %w", err)
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"remedy/internal/apperr"
+	"remedy/internal/casework"
 	"remedy/internal/grievance"
-	"remedy/internal/intake"
 )
 
 const sessionCookie = "case_session"
@@ -111,15 +111,23 @@ func (s *Server) followOpen(w http.ResponseWriter, r *http.Request) error {
 
 type casePage struct {
 	Page
-	View     intake.View
+	View     casework.WorkerView
 	Now      string
 	Next     string
 	Deadline string
+	HomeTime string // the deadline in the worker's country, when not Japan
 	Overdue  bool
 	Reply    string
 	Error    string
 	Notice   string
+	// Errors of the worker's other forms (consent, remedy decision,
+	// feedback, withdrawal), by field, and what was chosen.
+	Errors map[string]string
+	Values url.Values
 }
+
+// Scale is the satisfaction scale of the feedback form.
+func (casePage) Scale() []int { return []int{1, 2, 3, 4, 5} }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.sessionCase(r)
@@ -132,26 +140,31 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	switch r.URL.Query().Get("done") {
+	switch done := r.URL.Query().Get("done"); done {
 	case "message":
 		p.Notice = p.P.T("case.reply.sent")
 	case "passphrase":
 		p.Notice = p.P.T("receipt.passphrase.saved")
+	case "consent", "accepted", "refused", "feedback", "withdrawn":
+		p.Notice = p.P.T("casework.worker.done." + done)
 	}
 	return s.render(w, http.StatusOK, "case", p)
 }
 
 func (s *Server) newCasePage(r *http.Request, lang string, id int64) (casePage, error) {
-	v, err := s.cfg.Intake.View(r.Context(), id)
+	v, err := s.casework().WorkerView(r.Context(), id)
 	if err != nil {
 		return casePage{}, err
 	}
-	p := casePage{Page: s.page(r, lang), View: v}
+	p := casePage{Page: s.page(r, lang), View: v, Errors: map[string]string{}}
 	st := string(v.Case.Status)
 	p.Now, p.Next = p.P.T("status."+st+".now"), p.P.T("status."+st+".next")
-	if d, ok := v.Case.NextDeadline(); ok {
+	if d, ok := v.Deadline(); ok && grievance.IsOpen(v.Case.Status) {
 		p.Deadline = japanTime(d)
-		p.Overdue = s.cfg.Now().After(d)
+		if v.Case.OriginCountry != "JP" {
+			p.HomeTime = casework.LocalTime(d, v.Case.OriginCountry)
+		}
+		p.Overdue = v.State.Overdue || s.cfg.Now().After(d)
 	}
 	return p, nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"remedy/internal/grievance"
 	"remedy/internal/i18n"
 	"remedy/internal/intake"
 	"remedy/internal/staff"
@@ -34,6 +35,8 @@ type Config struct {
 	// behind a proxy that overwrites that header). The address is used for
 	// rate limits only, as a MAC, and is never logged.
 	TrustProxy bool
+	// Limits are the stage time limits of case handling (zero: defaults).
+	Limits grievance.StageLimits
 	// ReceiptTries and ReceiptWindow bound failed receipt tries per client.
 	ReceiptTries  int
 	ReceiptWindow time.Duration

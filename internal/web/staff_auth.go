@@ -48,7 +48,6 @@ func (s *Server) staffPage(fn staffHandlerFunc) http.Handler {
 }
 
 // staffAPI requires a bearer token (or session cookie) for an API endpoint.
-//lint:ignore U1000 used by the staff API, which is being written
 func (s *Server) staffAPI(fn staffHandlerFunc) http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
 		who, err := s.signedIn(r)
