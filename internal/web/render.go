@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"remedy/internal/access"
 	"remedy/internal/grievance"
 	"remedy/internal/i18n"
 	"remedy/internal/staff"
@@ -34,6 +35,25 @@ type Page struct {
 	SwitchPath string // where the language switcher links go; "" hides it
 	CSSHash    string
 	Who        *staff.Signed // the signed-in staff member on staff pages
+	Nav        StaffNav      // which staff areas the menu offers
+}
+
+// StaffNav says which staff areas the signed-in person may reach, as the
+// access policy decides; the menu shows only those.
+type StaffNav struct {
+	Inbox, Stats, Orgs, Plan, Knowledge, FeeRules, Registry bool
+}
+
+func staffNav(a access.Actor) StaffNav {
+	return StaffNav{
+		Inbox:     access.Can(a, access.ViewInbox),
+		Stats:     access.Can(a, access.ViewStats),
+		Orgs:      access.Can(a, access.ManagePeople),
+		Plan:      access.CanPlan(a, access.PlanStaff, access.PlanFacts{}),
+		Knowledge: access.CanKnowledge(a, access.KnowledgeEdit),
+		FeeRules:  access.CanRecruitment(a, access.ManageFeeRules),
+		Registry:  access.CanRegistry(a, access.EditRegistry) || access.CanRegistry(a, access.ModerateReviews),
+	}
 }
 
 var funcs = template.FuncMap{
@@ -85,6 +105,7 @@ func parsePages() (map[string]*template.Template, error) {
 func (s *Server) staffPageData(w http.ResponseWriter, r *http.Request, who staff.Signed) Page {
 	p := s.page(r, s.language(w, r))
 	p.Who = &who
+	p.Nav = staffNav(who.Actor)
 	return p
 }
 

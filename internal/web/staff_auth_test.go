@@ -231,3 +231,25 @@ func TestOrgPagesFollowPolicy(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestStaffMenuFollowsPolicy: the menu offers only what the policy allows.
+func TestStaffMenuFollowsPolicy(t *testing.T) {
+	s := stack.New(t, store.SQLite)
+	admin := s.NewStaff(t, s.NewOrg(t, org.Mechanism, "JP"), org.Admin)
+	responder := s.NewStaff(t, s.NewOrg(t, org.Employer, "JP"), org.Responder)
+	_, body, _ := saGet(t, admin.Client, s.URL+"/staff")
+	for _, href := range []string{`href="/staff/stats"`, `href="/staff/orgs"`, `href="/staff/fees/rules"`, `href="/staff/articles"`} {
+		if !strings.Contains(body, href) {
+			t.Errorf("mechanism admin's menu lacks %s", href)
+		}
+	}
+	_, body, _ = saGet(t, responder.Client, s.URL+"/staff")
+	for _, href := range []string{`href="/staff/stats"`, `href="/staff/orgs"`, `href="/staff/fees/rules"`, `href="/staff/articles"`} {
+		if strings.Contains(body, href) {
+			t.Errorf("employer responder's menu offers %s", href)
+		}
+	}
+	if !strings.Contains(body, `href="/staff"`) {
+		t.Error("employer responder's menu lacks the inbox")
+	}
+}
