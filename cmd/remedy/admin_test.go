@@ -68,3 +68,20 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("totp: exit %d %q", code, out)
 	}
 }
+
+// TestMinCellFlag: k of small-cell suppression is configurable and must be
+// at least 2.
+func TestMinCellFlag(t *testing.T) {
+	for _, args := range [][]string{{"--min-cell", "1"}, {"--min-cell", "x"}} {
+		code, _, errOut := runWithStdin(t, "", append([]string{"serve", "--data", t.TempDir()}, args...)...)
+		if code == 0 || !strings.Contains(errOut, "min-cell") {
+			t.Errorf("serve %v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	cmd := exec.Command(binary, "serve", "--data", t.TempDir())
+	cmd.Env = append(os.Environ(), "REMEDY_MIN_CELL=0")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "REMEDY_MIN_CELL") {
+		t.Errorf("REMEDY_MIN_CELL=0: %v %s", err, out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"remedy/internal/grievance"
@@ -21,7 +22,9 @@ type Config struct {
 	Demo        bool
 	TrustProxy  bool
 	LogLevel    string
-	Ack         grievance.AckPolicy
+	// MinCell is k of small-cell suppression in public statistics.
+	MinCell int
+	Ack     grievance.AckPolicy
 	// Limits are the time limits of every stage; Limits.Acknowledge is Ack.
 	// The casework service takes them (casework.Service.Limits).
 	Limits grievance.StageLimits
@@ -53,6 +56,15 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	fs.BoolVar(&cfg.Demo, "demo", env("REMEDY_DEMO", "") == "true", "fill an empty store with sample cases (REMEDY_DEMO=true)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("REMEDY_TRUST_PROXY", "") == "true", "take client addresses from X-Forwarded-For (REMEDY_TRUST_PROXY=true)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("REMEDY_LOG_LEVEL", "info"), "debug, info, warn or error (REMEDY_LOG_LEVEL)")
+	minCell := 5
+	if v := getenv("REMEDY_MIN_CELL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 {
+			return cfg, fmt.Errorf("REMEDY_MIN_CELL: %q is not a whole number of at least 2", v)
+		}
+		minCell = n
+	}
+	fs.IntVar(&cfg.MinCell, "min-cell", minCell, "publish no figure computed from fewer reports or cases than this (REMEDY_MIN_CELL)")
 	fs.StringVar(&cfg.SMTPAddr, "smtp-addr", env("REMEDY_SMTP_ADDR", ""), "mail server host:port for email notifications; none: notifications are only logged (REMEDY_SMTP_ADDR)")
 	fs.StringVar(&cfg.SMTPFrom, "smtp-from", env("REMEDY_SMTP_FROM", ""), "sender of email notifications, e.g. \"Remedy <no-reply@example.org>\" (REMEDY_SMTP_FROM)")
 	cfg.SMTPUsername, cfg.SMTPPassword = getenv("REMEDY_SMTP_USERNAME"), getenv("REMEDY_SMTP_PASSWORD")
@@ -87,6 +99,9 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "remedy %s: unexpected argument %q\n", name, fs.Arg(0))
 		return cfg, errUsage
+	}
+	if cfg.MinCell < 2 {
+		return cfg, fmt.Errorf("--min-cell must be at least 2")
 	}
 	for _, d := range durations {
 		if *d.dst <= 0 {

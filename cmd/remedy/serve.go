@@ -39,7 +39,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	srv, err := web.New(web.Config{
 		Intake: a.intake, Staff: a.staff, DB: a.db, Keys: a.keys, Bundle: a.bundle, Logger: a.logger, TrustProxy: cfg.TrustProxy,
-		Limits: cfg.Limits,
+		Limits: cfg.Limits, MinCell: cfg.MinCell,
 	})
 	if err != nil {
 		return err

@@ -105,7 +105,7 @@ func Seed(ctx context.Context, d Deps) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, seed := range []func(context.Context, Deps, []int64) error{seedOrganizations, seedCasework, seedRecruitment, seedWorkplan} {
+	for _, seed := range []func(context.Context, Deps, []int64) error{seedOrganizations, seedCasework, seedRecruitment, seedRegistry, seedWorkplan} {
 		if err := seed(ctx, d, ids); err != nil {
 			return len(ids), err
 		}

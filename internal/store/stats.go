@@ -19,38 +19,31 @@ import (
 // referrals, remedies, feedback) are read as separate streams, each in case
 // id order through an index, and merged here: one pass over each table.
 
-// effSide is one stream of rows keyed by case id, in case id order.
+// effSide is one stream of rows keyed by case id, in case id order. Each
+// row is scanned into the side's typed destinations (no boxing per value).
 type effSide struct {
 	rows  *sql.Rows
 	more  bool
 	id    int64
-	vals  []any
 	dest  []any
 	err   error
 	label string
 }
 
-func (db *DB) effOpenSide(ctx context.Context, label, query string, args ...any) (*effSide, error) {
+// effOpenSide runs query, whose first column is the case id and whose
+// other columns are scanned into dest.
+func (db *DB) effOpenSide(ctx context.Context, label, query string, dest []any, args ...any) (*effSide, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: effectiveness %s: %w", label, err)
 	}
 	s := &effSide{rows: rows, label: label}
-	cols, err := rows.Columns()
-	if err != nil {
-		rows.Close()
-		return nil, err
-	}
-	s.vals = make([]any, len(cols)-1)
-	s.dest = []any{&s.id}
-	for i := range s.vals {
-		s.dest = append(s.dest, &s.vals[i])
-	}
+	s.dest = append([]any{&s.id}, dest...)
 	s.advance()
 	return s, s.err
 }
 
-// advance reads the next row into id and vals.
+// advance reads the next row.
 func (s *effSide) advance() {
 	if s.more = s.rows.Next(); !s.more {
 		if err := s.rows.Err(); err != nil {
@@ -63,9 +56,10 @@ func (s *effSide) advance() {
 	}
 }
 
-// each calls fn with the values of every row of case id, skipping rows of
-// earlier cases (cases outside the period or the scope).
-func (s *effSide) each(id int64, fn func(vals []any)) error {
+// each calls fn for every row of case id (its values are in the side's
+// destinations), skipping rows of earlier cases (outside the period or
+// the scope).
+func (s *effSide) each(id int64, fn func()) error {
 	if s == nil {
 		return nil
 	}
@@ -73,7 +67,7 @@ func (s *effSide) each(id int64, fn func(vals []any)) error {
 		s.advance()
 	}
 	for s.more && s.id == id {
-		fn(s.vals)
+		fn()
 		s.advance()
 	}
 	return s.err
@@ -84,34 +78,6 @@ func (s *effSide) close() {
 		s.rows.Close()
 	}
 }
-
-func effString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	}
-	return ""
-}
-
-func effInt(v any) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case bool:
-		if x {
-			return 1
-		}
-	}
-	return 0
-}
-
-func effBool(v any) bool { return effInt(v) != 0 }
 
 // EffectivenessCases calls fn, in case id order, with what the
 // effectiveness report needs of each case received in [from, to) that
@@ -168,33 +134,50 @@ func (db *DB) EffectivenessCases(ctx context.Context, scope access.Scope, by str
 			s.close()
 		}
 	}()
-	open := func(label, query string, args ...any) (*effSide, error) {
-		s, err := db.effOpenSide(ctx, label, query, append([]any{lo.Int64, hi.Int64}, args...)...)
+	open := func(label, query string, dest []any, args ...any) (*effSide, error) {
+		s, err := db.effOpenSide(ctx, label, query, dest, append([]any{lo.Int64, hi.Int64}, args...)...)
 		if s != nil {
 			sides = append(sides, s)
 		}
 		return s, err
 	}
-	var groupSide *effSide
+	var (
+		groupSide                *effSide
+		code, remedyType         string
+		orgID, rating, retaliate int64
+		orgKeys                  = map[int64]string{}
+	)
 	switch by {
 	case stats.ByCategory:
-		groupSide, err = open("categories", "SELECT case_id, code FROM case_categories WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id")
+		groupSide, err = open("categories", "SELECT case_id, code FROM case_categories WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id",
+			[]any{&code})
 	case stats.ByOrganization:
 		groupSide, err = open("referrals", `SELECT case_id, org_id FROM referrals WHERE case_id >= $1 AND case_id <= $2 AND status <> $3
-			ORDER BY case_id`, string(grievance.ReferralDeclined))
+			ORDER BY case_id`, []any{&orgID}, string(grievance.ReferralDeclined))
 	}
 	if err != nil {
 		return err
 	}
 	remedies, err := open("remedies", `SELECT case_id, type FROM remedies WHERE case_id >= $1 AND case_id <= $2 AND status <> $3 AND status <> $4
-		ORDER BY case_id`, string(grievance.RemedyRefused), string(grievance.RemedyWithdrawn))
+		ORDER BY case_id`, []any{&remedyType}, string(grievance.RemedyRefused), string(grievance.RemedyWithdrawn))
 	if err != nil {
 		return err
 	}
 	feedback, err := open("feedback", `SELECT case_id, satisfaction, CASE WHEN retaliation THEN 1 ELSE 0 END FROM feedback
-		WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id, round`)
+		WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id, round`, []any{&rating, &retaliate})
 	if err != nil {
 		return err
+	}
+	groupKey := func() string {
+		if by == stats.ByCategory {
+			return code
+		}
+		k, ok := orgKeys[orgID]
+		if !ok {
+			k = strconv.FormatInt(orgID, 10)
+			orgKeys[orgID] = k
+		}
+		return k
 	}
 
 	var (
@@ -219,15 +202,15 @@ func (db *DB) EffectivenessCases(ctx context.Context, scope access.Scope, by str
 		case stats.ByLanguage, stats.ByOrigin, stats.ByProgram:
 			groups = append(groups, single)
 		}
-		if err := groupSide.each(id, func(v []any) { groups = append(groups, effString(v[0])) }); err != nil {
+		if err := groupSide.each(id, func() { groups = append(groups, groupKey()) }); err != nil {
 			return err
 		}
-		if err := remedies.each(id, func(v []any) { types = append(types, effString(v[0])) }); err != nil {
+		if err := remedies.each(id, func() { types = append(types, remedyType) }); err != nil {
 			return err
 		}
-		if err := feedback.each(id, func(v []any) {
-			c.Satisfaction = int(effInt(v[0])) // rounds in order: the last is the latest
-			c.Retaliation = c.Retaliation || effBool(v[1])
+		if err := feedback.each(id, func() {
+			c.Satisfaction = int(rating) // rounds in order: the last is the latest
+			c.Retaliation = c.Retaliation || retaliate != 0
 		}); err != nil {
 			return err
 		}

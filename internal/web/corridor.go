@@ -55,6 +55,9 @@ func (s *Server) corridorService() *corridor.Service {
 // TODO(lead): read web.Config.MinCell (--min-cell / REMEDY_MIN_CELL) once
 // it exists: `if s.cfg.MinCell > 0 { return s.cfg.MinCell }`.
 func (s *Server) minCell() int {
+	if s.cfg.MinCell > 0 {
+		return s.cfg.MinCell
+	}
 	return recruitment.DefaultMinCell
 }
 
@@ -449,17 +452,16 @@ type option struct {
 
 type corridorPageData struct {
 	Page
-	Dash       dashboard
-	Tables     []dashTable // Dash.Tables with their charts
-	Origins    []option
-	Programs   []option
-	Years      []option
-	AsOf       string
-	Reports    string
-	Query      string // the filter, for the export links
-	MinCell    int
-	Empty      bool
-	HiddenMark string
+	Dash     dashboard
+	Tables   []dashTable // Dash.Tables with their charts
+	Origins  []option
+	Programs []option
+	Years    []option
+	AsOf     string
+	Reports  string
+	Query    string // the filter, for the export links
+	MinCell  int
+	Empty    bool
 }
 
 func (s *Server) corridorPage(w http.ResponseWriter, r *http.Request) error {
@@ -472,7 +474,7 @@ func (s *Server) corridorPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	nf := newNumFmt(lang)
 	data := corridorPageData{Page: pg, Dash: d, MinCell: d.View.MinCell,
-		Query: filterQuery(f).Encode(), Empty: d.Snap.Stats == nil, HiddenMark: hiddenMark}
+		Query: filterQuery(f).Encode(), Empty: d.Snap.Stats == nil}
 	charts := dashCharts(pg.P, nf, d.View)
 	for _, t := range d.Tables {
 		t.Chart = charts[t.ID]

@@ -41,7 +41,7 @@ type Page struct {
 // StaffNav says which staff areas the signed-in person may reach, as the
 // access policy decides; the menu shows only those.
 type StaffNav struct {
-	Inbox, Stats, Orgs, Plan, Knowledge, FeeRules, Registry bool
+	Inbox, Stats, Orgs, Plan, Knowledge, FeeRules, Registry, Reviews, Answer bool
 }
 
 func staffNav(a access.Actor) StaffNav {
@@ -52,7 +52,9 @@ func staffNav(a access.Actor) StaffNav {
 		Plan:      access.CanPlan(a, access.PlanStaff, access.PlanFacts{}),
 		Knowledge: access.CanKnowledge(a, access.KnowledgeEdit),
 		FeeRules:  access.CanRecruitment(a, access.ManageFeeRules),
-		Registry:  access.CanRegistry(a, access.EditRegistry) || access.CanRegistry(a, access.ModerateReviews),
+		Registry:  access.CanRegistry(a, access.EditRegistry),
+		Reviews:   access.CanRegistry(a, access.ModerateReviews),
+		Answer:    access.CanAnswerReviews(a, a.OrgID),
 	}
 }
 

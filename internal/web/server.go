@@ -35,6 +35,9 @@ type Config struct {
 	// behind a proxy that overwrites that header). The address is used for
 	// rate limits only, as a MAC, and is never logged.
 	TrustProxy bool
+	// MinCell is the smallest number of reports or cases a published figure
+	// may rest on (k of small-cell suppression); 0 means the default, 5.
+	MinCell int
 	// Limits are the stage time limits of case handling (zero: defaults).
 	Limits grievance.StageLimits
 	// ReceiptTries and ReceiptWindow bound failed receipt tries per client.
