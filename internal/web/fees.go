@@ -16,6 +16,7 @@ import (
 
 	"remedy/internal/access"
 	"remedy/internal/apperr"
+	"remedy/internal/audit"
 	"remedy/internal/grievance"
 	"remedy/internal/i18n"
 	"remedy/internal/recruitment"
@@ -53,6 +54,9 @@ type feeForm struct {
 	PublicProgramme                                  bool
 	LoanAmount, LoanCurrency, LoanOutstanding, Notes string
 	Rows                                             []feeRow
+	// ForCase links the report to the case open on this device (the worker
+	// came from their case page).
+	ForCase bool
 }
 
 type feesPage struct {
@@ -95,7 +99,7 @@ func (s *Server) newFeesPage(r *http.Request, lang string, form feeForm) feesPag
 
 func (s *Server) feesForm(w http.ResponseWriter, r *http.Request) error {
 	lang := s.language(w, r)
-	return s.render(w, http.StatusOK, "fees", s.newFeesPage(r, lang, feeForm{}))
+	return s.render(w, http.StatusOK, "fees", s.newFeesPage(r, lang, feeForm{ForCase: r.URL.Query().Get("for_case") == "1"}))
 }
 
 // feeFormFrom reads the form's fields as typed.
@@ -103,7 +107,7 @@ func feeFormFrom(f url.Values) feeForm {
 	form := feeForm{
 		OriginCountry: f.Get("origin_country"), Program: f.Get("program"), Occupation: f.Get("occupation"),
 		Sex: f.Get("sex"), ContractMonths: f.Get("contract_months"), MonthlyWage: f.Get("monthly_wage_jpy"),
-		FirstMonthEarnings: f.Get("first_month_earnings_jpy"), AgencyName: f.Get("agency_name"),
+		FirstMonthEarnings: f.Get("first_month_earnings_jpy"), AgencyName: f.Get("agency_name"), ForCase: f.Get("for_case") == "1",
 		AgencyLicence: f.Get("agency_licence"), PublicProgramme: f.Get("public_programme") == "yes",
 		LoanAmount: f.Get("loan_amount"), LoanCurrency: f.Get("loan_currency"), LoanOutstanding: f.Get("loan_outstanding"),
 		Notes: f.Get("notes"),
@@ -277,6 +281,21 @@ func (s *Server) feesSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.feesResult(r, lang, created.Reference, created.Report, created.Result)
 	p.Receipt, p.Grant = created.Receipt, created.Grant
+	if form.ForCase {
+		// From the case page: attach the report to the worker's own case
+		// (the session proves it is theirs) instead of offering a new one.
+		if caseID, err := s.sessionCase(r); err == nil {
+			rec, err := s.cfg.DB.CaseByID(r.Context(), caseID)
+			if err != nil {
+				return err
+			}
+			entry := audit.Entry{At: s.cfg.Now(), Actor: "worker", Action: "fee_report.linked"}
+			if err := s.cfg.DB.LinkFeeReportCase(r.Context(), created.ID, caseID, entry); err != nil {
+				return err
+			}
+			p.Grant, p.CaseRef = "", rec.Case.Reference
+		}
+	}
 	return s.render(w, http.StatusOK, "fees_result", p)
 }
 

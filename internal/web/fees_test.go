@@ -503,3 +503,42 @@ func TestFeeSurveyImport(t *testing.T) {
 		t.Fatalf("import: %d %s, %d stored", st, h.Get("Location"), feCount(t, s))
 	}
 }
+
+// TestFeeReportFromCasePage: a worker on their case page reports fees; the
+// report is attached to that case, not made into a new one.
+func TestFeeReportFromCasePage(t *testing.T) {
+	s, w := htStack(t)
+	c := w.submit(htForm(w.formToken(), "vi"))
+	page := w.get("/case")
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, `href="/fees?for_case=1"`) {
+		t.Fatalf("case page: %d, no link to report fees", page.Status)
+	}
+	form := w.get("/fees?for_case=1")
+	if !strings.Contains(form.Body, `name="for_case" value="1"`) {
+		t.Fatal("the fee form forgot it came from the case page")
+	}
+	f := feForm("vi")
+	f.Set("for_case", "1")
+	r := w.post("/fees", f)
+	if r.Status != http.StatusOK || !strings.Contains(r.text(), htT(t, "vi", "fees.result.is_grievance", c.Ref)) {
+		t.Fatalf("result: %d, want it attached to %s", r.Status, c.Ref)
+	}
+	if strings.Contains(r.Body, `action="/fees/grievance"`) {
+		t.Error("the result still offers to make a new grievance")
+	}
+	ref := regexp.MustCompile(`id="reference">([^<]+)<`).FindStringSubmatch(r.Body)
+	if ref == nil {
+		t.Fatal("no report reference on the result page")
+	}
+	rep, err := s.DB.FeeReportByReference(t.Context(), ref[1])
+	cs, err2 := s.DB.CaseByReference(t.Context(), c.Ref)
+	if err != nil || err2 != nil || rep.CaseID != cs.Case.ID {
+		t.Fatalf("report %s linked to case %d (%v %v), want %d", ref[1], rep.CaseID, err, err2, cs.Case.ID)
+	}
+	// Without a case open on the device, for_case links nothing.
+	other := htNewWorker(t, s)
+	r = other.post("/fees", f)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `action="/fees/grievance"`) {
+		t.Errorf("without a session: %d, want an unlinked report offering a grievance", r.Status)
+	}
+}
