@@ -547,3 +547,25 @@ func TestPlanAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanEditFormsComeBackWithTyping: an invalid area, outcome or
+// indicator form returns 422 with what the coordinator typed kept.
+func TestPlanEditFormsComeBackWithTyping(t *testing.T) {
+	f := wpNew(t, store.SQLite)
+	u := f.s.URL
+	tests := []struct {
+		path string
+		form url.Values
+		kept string
+	}{
+		{"/staff/plan/areas", url.Values{"code": {"ZQX-AREA"}, "lang": {"en"}, "title": {""}, "description": {"Zqx area description"}}, "Zqx area description"},
+		{"/staff/plan/outcomes", url.Values{"area": {fmt.Sprint(f.area)}, "code": {"ZQX-OUT"}, "lang": {"en"}, "title": {""}}, "ZQX-OUT"},
+		{"/staff/plan/indicators", url.Values{"code": {"ZQX-IND"}, "lang": {"en"}, "title": {""}, "kind": {"manual"}}, "ZQX-IND"},
+	}
+	for _, tt := range tests {
+		status, body, _ := wpPost(t, f.coord.Client, u+tt.path, tt.form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, tt.kept) || !strings.Contains(body, `class="err"`) {
+			t.Errorf("POST %s invalid: %d, kept %q: %v", tt.path, status, tt.kept, strings.Contains(body, tt.kept))
+		}
+	}
+}

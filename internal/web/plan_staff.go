@@ -329,6 +329,23 @@ func wpKnownError(has func(string) bool, key string) bool {
 	return (strings.HasPrefix(key, "plan.error.") || strings.HasPrefix(key, "error.")) && has(key)
 }
 
+// planEditAgain shows an edit form again with what was typed (set by fill)
+// and each problem next to its field.
+func (s *Server) planEditAgain(w http.ResponseWriter, r *http.Request, who staff.Signed, form string, fields []apperr.FieldError, fill func(*planEditData) error) error {
+	p, plan, err := s.newPlanEdit(w, r, who, form)
+	if err != nil {
+		return err
+	}
+	if err := fill(&p); err != nil {
+		return err
+	}
+	p.Errors = wpErrors(p.P, fields)
+	if err := s.fillOptions(r, &p, plan); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+}
+
 // --- areas ---
 
 func (s *Server) planAreaEdit(w http.ResponseWriter, r *http.Request, who staff.Signed) error {
@@ -377,18 +394,13 @@ func (s *Server) planAreaSave(w http.ResponseWriter, r *http.Request, who staff.
 		Title: form.Get("title"), Description: form.Get("description")}
 	err = s.plan().SaveArea(r.Context(), who, &a)
 	if fields, ok := wpInvalid(err); ok {
-		p, plan, err := s.newPlanEdit(w, r, who, "area")
-		if err != nil {
-			return err
-		}
-		p.New, p.Area, p.Errors = id == 0, a, wpErrors(p.P, fields)
-		if id != 0 {
-			p.Entity, p.EntityID = workplan.EntityArea, id
-		}
-		if err := s.fillOptions(r, &p, plan); err != nil {
-			return err
-		}
-		return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+		return s.planEditAgain(w, r, who, "area", fields, func(p *planEditData) error {
+			p.New, p.Area = id == 0, a
+			if id != 0 {
+				p.Entity, p.EntityID = workplan.EntityArea, id
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		return err
@@ -446,18 +458,13 @@ func (s *Server) planOutcomeSave(w http.ResponseWriter, r *http.Request, who sta
 		Lang: form.Get("lang"), Title: form.Get("title"), Description: form.Get("description")}
 	err = s.plan().SaveOutcome(r.Context(), who, &o)
 	if fields, ok := wpInvalid(err); ok {
-		p, plan, err := s.newPlanEdit(w, r, who, "outcome")
-		if err != nil {
-			return err
-		}
-		p.New, p.Outcome, p.Errors = id == 0, o, wpErrors(p.P, fields)
-		if id != 0 {
-			p.Entity, p.EntityID = workplan.EntityOutcome, id
-		}
-		if err := s.fillOptions(r, &p, plan); err != nil {
-			return err
-		}
-		return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+		return s.planEditAgain(w, r, who, "outcome", fields, func(p *planEditData) error {
+			p.New, p.Outcome = id == 0, o
+			if id != 0 {
+				p.Entity, p.EntityID = workplan.EntityOutcome, id
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		return err
@@ -553,20 +560,14 @@ func (s *Server) planActionSave(w http.ResponseWriter, r *http.Request, who staf
 		err = svc.UpdateAction(r.Context(), who, &a)
 	}
 	if fields, ok := wpInvalid(err); ok {
-		p, plan, err := s.newPlanEdit(w, r, who, "action")
-		if err != nil {
-			return err
-		}
-		p.Action, p.Errors, p.OtherCountries = a, wpErrors(p.P, fields), form.Get("other_countries")
-		if id == 0 {
-			p.New, p.CanEdit = true, true
-		} else if err := s.loadActionEdit(r, who, &p, id); err != nil {
-			return err
-		}
-		if err := s.fillOptions(r, &p, plan); err != nil {
-			return err
-		}
-		return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+		return s.planEditAgain(w, r, who, "action", fields, func(p *planEditData) error {
+			p.Action, p.OtherCountries = a, form.Get("other_countries")
+			if id == 0 {
+				p.New, p.CanEdit = true, true
+				return nil
+			}
+			return s.loadActionEdit(r, who, p, id)
+		})
 	}
 	if err != nil {
 		return err
@@ -588,19 +589,10 @@ func (s *Server) planProgressSave(w http.ResponseWriter, r *http.Request, who st
 	pr := workplan.Progress{ActionID: id, Date: form.Get("date"), Lang: form.Get("lang"), Text: form.Get("text")}
 	err = s.plan().AddProgress(r.Context(), who, &pr)
 	if fields, ok := wpInvalid(err); ok {
-		p, plan, err := s.newPlanEdit(w, r, who, "action")
-		if err != nil {
-			return err
-		}
-		p.ProgressForm = pr
-		if err := s.loadActionEdit(r, who, &p, id); err != nil {
-			return err
-		}
-		p.Errors = wpErrors(p.P, fields)
-		if err := s.fillOptions(r, &p, plan); err != nil {
-			return err
-		}
-		return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+		return s.planEditAgain(w, r, who, "action", fields, func(p *planEditData) error {
+			p.ProgressForm = pr
+			return s.loadActionEdit(r, who, p, id)
+		})
 	}
 	if err != nil {
 		return err
@@ -708,18 +700,13 @@ func (s *Server) planIndicatorSave(w http.ResponseWriter, r *http.Request, who s
 		err = s.plan().SaveIndicator(r.Context(), who, &ind)
 	}
 	if fields, ok := wpInvalid(err); ok {
-		p, plan, err := s.newPlanEdit(w, r, who, "indicator")
-		if err != nil {
-			return err
-		}
-		p.New, p.Indicator, p.Errors, p.Baseline, p.Target, p.Params = id == 0, ind, wpErrors(p.P, fields), baseline, target, params
-		if id != 0 {
-			p.Entity, p.EntityID = workplan.EntityIndicator, id
-		}
-		if err := s.fillOptions(r, &p, plan); err != nil {
-			return err
-		}
-		return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+		return s.planEditAgain(w, r, who, "indicator", fields, func(p *planEditData) error {
+			p.New, p.Indicator, p.Baseline, p.Target, p.Params = id == 0, ind, baseline, target, params
+			if id != 0 {
+				p.Entity, p.EntityID = workplan.EntityIndicator, id
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		return err
