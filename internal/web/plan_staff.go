@@ -329,21 +329,41 @@ func wpKnownError(has func(string) bool, key string) bool {
 	return (strings.HasPrefix(key, "plan.error.") || strings.HasPrefix(key, "error.")) && has(key)
 }
 
-// planEditAgain shows an edit form again with what was typed (set by fill)
-// and each problem next to its field.
-func (s *Server) planEditAgain(w http.ResponseWriter, r *http.Request, who staff.Signed, form string, fields []apperr.FieldError, fill func(*planEditData) error) error {
+// planEditForm renders the edit form of an area, outcome, action or
+// indicator: fill puts in the record (found in plan, or as typed), and
+// fields, when a save was refused, the problems next to their fields.
+func (s *Server) planEditForm(w http.ResponseWriter, r *http.Request, who staff.Signed, form string, status int, fields []apperr.FieldError, fill func(*planEditData, *workplan.Plan) error) error {
 	p, plan, err := s.newPlanEdit(w, r, who, form)
 	if err != nil {
 		return err
 	}
-	if err := fill(&p); err != nil {
+	if err := fill(&p, plan); err != nil {
 		return err
 	}
-	p.Errors = wpErrors(p.P, fields)
+	if fields != nil {
+		p.Errors = wpErrors(p.P, fields)
+	}
 	if err := s.fillOptions(r, &p, plan); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusUnprocessableEntity, "plan_edit", p)
+	return s.render(w, status, "plan_edit", p)
+}
+
+// planEditAgain shows an edit form again with what was typed (set by fill)
+// and each problem next to its field.
+func (s *Server) planEditAgain(w http.ResponseWriter, r *http.Request, who staff.Signed, form string, fields []apperr.FieldError, fill func(*planEditData) error) error {
+	return s.planEditForm(w, r, who, form, http.StatusUnprocessableEntity, fields, func(p *planEditData, _ *workplan.Plan) error { return fill(p) })
+}
+
+// findByID returns the item of list whose id is id, or NotFound.
+func findByID[T any](list []T, id int64, idOf func(T) int64) (T, error) {
+	for _, x := range list {
+		if idOf(x) == id {
+			return x, nil
+		}
+	}
+	var zero T
+	return zero, apperr.New(apperr.NotFound, "error.not_found")
 }
 
 // --- areas ---
@@ -356,29 +376,16 @@ func (s *Server) planAreaEdit(w http.ResponseWriter, r *http.Request, who staff.
 	if err != nil {
 		return err
 	}
-	p, plan, err := s.newPlanEdit(w, r, who, "area")
-	if err != nil {
-		return err
-	}
-	p.New = id == 0
-	if id != 0 {
-		found := false
-		for _, a := range plan.Areas {
-			if a.ID == id {
-				p.Area, found = a, true
-			}
-		}
-		if !found {
-			return apperr.New(apperr.NotFound, "error.not_found")
+	return s.planEditForm(w, r, who, "area", http.StatusOK, nil, func(p *planEditData, plan *workplan.Plan) error {
+		p.New = id == 0
+		if id == 0 {
+			p.Area.Position = len(plan.Areas) + 1
+			return nil
 		}
 		p.Entity, p.EntityID = workplan.EntityArea, id
-	} else {
-		p.Area.Position = len(plan.Areas) + 1
-	}
-	if err := s.fillOptions(r, &p, plan); err != nil {
+		p.Area, err = findByID(plan.Areas, id, func(a workplan.Area) int64 { return a.ID })
 		return err
-	}
-	return s.render(w, http.StatusOK, "plan_edit", p)
+	})
 }
 
 func (s *Server) planAreaSave(w http.ResponseWriter, r *http.Request, who staff.Signed) error {
@@ -419,30 +426,17 @@ func (s *Server) planOutcomeEdit(w http.ResponseWriter, r *http.Request, who sta
 	if err != nil {
 		return err
 	}
-	p, plan, err := s.newPlanEdit(w, r, who, "outcome")
-	if err != nil {
-		return err
-	}
-	p.New = id == 0
-	if id != 0 {
-		found := false
-		for _, o := range plan.Outcomes {
-			if o.ID == id {
-				p.Outcome, found = o, true
-			}
-		}
-		if !found {
-			return apperr.New(apperr.NotFound, "error.not_found")
+	return s.planEditForm(w, r, who, "outcome", http.StatusOK, nil, func(p *planEditData, plan *workplan.Plan) error {
+		p.New = id == 0
+		if id == 0 {
+			p.Outcome.AreaID, _ = strconv.ParseInt(r.URL.Query().Get("area"), 10, 64)
+			p.Outcome.Position = 1
+			return nil
 		}
 		p.Entity, p.EntityID = workplan.EntityOutcome, id
-	} else {
-		p.Outcome.AreaID, _ = strconv.ParseInt(r.URL.Query().Get("area"), 10, 64)
-		p.Outcome.Position = 1
-	}
-	if err := s.fillOptions(r, &p, plan); err != nil {
+		p.Outcome, err = findByID(plan.Outcomes, id, func(o workplan.Outcome) int64 { return o.ID })
 		return err
-	}
-	return s.render(w, http.StatusOK, "plan_edit", p)
+	})
 }
 
 func (s *Server) planOutcomeSave(w http.ResponseWriter, r *http.Request, who staff.Signed) error {
@@ -483,11 +477,10 @@ func (s *Server) planActionEdit(w http.ResponseWriter, r *http.Request, who staf
 	if err != nil {
 		return err
 	}
-	p, plan, err := s.newPlanEdit(w, r, who, "action")
-	if err != nil {
-		return err
-	}
-	if id == 0 {
+	return s.planEditForm(w, r, who, "action", http.StatusOK, nil, func(p *planEditData, _ *workplan.Plan) error {
+		if id != 0 {
+			return s.loadActionEdit(r, who, p, id)
+		}
 		if !p.Coordinator {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
@@ -495,13 +488,8 @@ func (s *Server) planActionEdit(w http.ResponseWriter, r *http.Request, who staf
 		p.Action = workplan.Action{Kind: workplan.ProposedKind, Status: workplan.Proposed, Lang: p.Lang}
 		p.Action.AreaID, _ = strconv.ParseInt(r.URL.Query().Get("area"), 10, 64)
 		p.Action.OutcomeID, _ = strconv.ParseInt(r.URL.Query().Get("outcome"), 10, 64)
-	} else if err := s.loadActionEdit(r, who, &p, id); err != nil {
-		return err
-	}
-	if err := s.fillOptions(r, &p, plan); err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "plan_edit", p)
+		return nil
+	})
 }
 
 // loadActionEdit fills the edit page of an existing action; an action who
@@ -623,32 +611,19 @@ func (s *Server) planIndicatorEdit(w http.ResponseWriter, r *http.Request, who s
 	if err != nil {
 		return err
 	}
-	p, plan, err := s.newPlanEdit(w, r, who, "indicator")
-	if err != nil {
-		return err
-	}
-	p.New = id == 0
-	if id != 0 {
-		found := false
-		for _, ind := range plan.Indicators {
-			if ind.ID == id {
-				p.Indicator, found = ind, true
-			}
+	return s.planEditForm(w, r, who, "indicator", http.StatusOK, nil, func(p *planEditData, plan *workplan.Plan) error {
+		p.New = id == 0
+		if id == 0 {
+			p.Indicator.Kind = workplan.Manual
+			p.Indicator.OutcomeID, _ = strconv.ParseInt(r.URL.Query().Get("outcome"), 10, 64)
+			p.Indicator.ActionID, _ = strconv.ParseInt(r.URL.Query().Get("action"), 10, 64)
+			return nil
 		}
-		if !found {
-			return apperr.New(apperr.NotFound, "error.not_found")
-		}
-		p.Baseline, p.Target = workplan.FormatNumber(p.Indicator.Baseline), workplan.FormatNumber(p.Indicator.Target)
 		p.Entity, p.EntityID = workplan.EntityIndicator, id
-	} else {
-		p.Indicator.Kind = workplan.Manual
-		p.Indicator.OutcomeID, _ = strconv.ParseInt(r.URL.Query().Get("outcome"), 10, 64)
-		p.Indicator.ActionID, _ = strconv.ParseInt(r.URL.Query().Get("action"), 10, 64)
-	}
-	if err := s.fillOptions(r, &p, plan); err != nil {
+		p.Indicator, err = findByID(plan.Indicators, id, func(ind workplan.Indicator) int64 { return ind.ID })
+		p.Baseline, p.Target = workplan.FormatNumber(p.Indicator.Baseline), workplan.FormatNumber(p.Indicator.Target)
 		return err
-	}
-	return s.render(w, http.StatusOK, "plan_edit", p)
+	})
 }
 
 func (s *Server) planIndicatorSave(w http.ResponseWriter, r *http.Request, who staff.Signed) error {
