@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,30 +19,13 @@ import (
 	"remedy/internal/org"
 	"remedy/internal/staff"
 	"remedy/internal/store"
+	"remedy/internal/testutil/fakes"
 	"remedy/internal/testutil/pgtest"
 	"remedy/internal/vault"
 )
 
 // engines are the engines every test runs on.
 var engines = []string{store.SQLite, store.Postgres}
-
-// clock is a settable clock, safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // openDB opens and migrates a fresh database of engine (as
 // testutil/stack does, without the web server).
@@ -71,7 +53,7 @@ type env struct {
 	t      *testing.T
 	db     *store.DB
 	keys   *vault.Keyring
-	clock  *clock
+	clock  *fakes.Clock
 	intake *intake.Service
 	staff  *staff.Service
 	cw     *casework.Service
@@ -87,7 +69,7 @@ func newEnv(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &clock{t: time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)}
+	clock := fakes.NewClock(time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC))
 	e := &env{t: t, db: db, keys: keys, clock: clock,
 		intake: &intake.Service{DB: db, Keys: keys, Now: clock.Now, Rand: rand.Reader, Deadlines: grievance.DefaultAckPolicy},
 		staff:  &staff.Service{DB: db, Keys: keys, Now: clock.Now, Rand: rand.Reader},

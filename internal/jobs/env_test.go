@@ -1,14 +1,12 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"log/slog"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 	"remedy/internal/org"
 	"remedy/internal/staff"
 	"remedy/internal/store"
+	"remedy/internal/testutil/fakes"
 	"remedy/internal/testutil/pgtest"
 	"remedy/internal/vault"
 )
@@ -38,57 +37,19 @@ type env struct {
 	raw    *sql.DB
 	keys   *vault.Keyring
 	bundle *i18n.Bundle
-	clock  *clock
+	clock  *fakes.Clock
 	intake *intake.Service
 	staff  *staff.Service
-	logs   *syncBuffer
+	logs   *fakes.Buffer
 }
 
 // engines are the engines every test runs on (PostgreSQL when
 // REMEDY_TEST_POSTGRES is set, as pgtest decides).
 var engines = []string{store.SQLite, store.Postgres}
 
-// clock is a settable clock, safe for concurrent use. (Not stack.Clock:
-// this package's tests need no web server, so they do not depend on it.)
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
-	e := &env{engine: engine, opts: store.Options{DataDir: t.TempDir()}, logs: &syncBuffer{}}
+	e := &env{engine: engine, opts: store.Options{DataDir: t.TempDir()}, logs: &fakes.Buffer{}}
 	if engine == store.Postgres {
 		e.opts.URL = pgtest.DSN(t)
 	}
@@ -112,7 +73,7 @@ func newEnv(t *testing.T, engine string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.raw.Close() })
-	e.clock = newClock(time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC))
+	e.clock = fakes.NewClock(time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC))
 	e.intake = &intake.Service{DB: e.db, Keys: e.keys, Now: e.clock.Now, Rand: rand.Reader, Deadlines: grievance.DefaultAckPolicy}
 	e.staff = &staff.Service{DB: e.db, Keys: e.keys, Now: e.clock.Now, Rand: rand.Reader}
 	return e

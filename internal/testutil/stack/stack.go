@@ -4,12 +4,10 @@
 package stack
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"log/slog"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,51 +16,17 @@ import (
 	"remedy/internal/intake"
 	"remedy/internal/staff"
 	"remedy/internal/store"
+	"remedy/internal/testutil/fakes"
 	"remedy/internal/testutil/pgtest"
 	"remedy/internal/vault"
 	"remedy/internal/web"
 )
 
-// Clock is a settable clock, safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// Clock is the settable clock the stack runs on.
+type Clock = fakes.Clock
 
 // NewClock returns a clock stopped at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+func NewClock(t time.Time) *Clock { return fakes.NewClock(t) }
 
 // Stack is a running application.
 type Stack struct {
@@ -76,7 +40,7 @@ type Stack struct {
 	URL     string
 	Clock   *Clock
 	DataDir string
-	logs    *syncBuffer
+	logs    *fakes.Buffer
 }
 
 // Logs returns everything the server logged so far.
@@ -120,7 +84,7 @@ func New(t testing.TB, engine string) *Stack {
 	clock := NewClock(time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC))
 	svc := &intake.Service{DB: db, Keys: keys, Now: clock.Now, Rand: rand.Reader, Deadlines: grievance.DefaultAckPolicy}
 	staffSvc := &staff.Service{DB: db, Keys: keys, Now: clock.Now, Rand: rand.Reader}
-	logs := &syncBuffer{}
+	logs := &fakes.Buffer{}
 	srv, err := web.New(web.Config{
 		Intake: svc, Staff: staffSvc, DB: db, Keys: keys, Bundle: bundle, Now: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
