@@ -16,7 +16,6 @@ import (
 
 	"remedy/internal/access"
 	"remedy/internal/apperr"
-	"remedy/internal/audit"
 	"remedy/internal/grievance"
 	"remedy/internal/i18n"
 	"remedy/internal/recruitment"
@@ -285,15 +284,11 @@ func (s *Server) feesSubmit(w http.ResponseWriter, r *http.Request) error {
 		// From the case page: attach the report to the worker's own case
 		// (the session proves it is theirs) instead of offering a new one.
 		if caseID, err := s.sessionCase(r); err == nil {
-			rec, err := s.cfg.DB.CaseByID(r.Context(), caseID)
+			ref, err := s.fees().AttachToCase(r.Context(), created.ID, caseID)
 			if err != nil {
 				return err
 			}
-			entry := audit.Entry{At: s.cfg.Now(), Actor: "worker", Action: "fee_report.linked"}
-			if err := s.cfg.DB.LinkFeeReportCase(r.Context(), created.ID, caseID, entry); err != nil {
-				return err
-			}
-			p.Grant, p.CaseRef = "", rec.Case.Reference
+			p.Grant, p.CaseRef = "", ref
 		}
 	}
 	return s.render(w, http.StatusOK, "fees_result", p)

@@ -318,6 +318,20 @@ func (s *Service) makeGrievance(ctx context.Context, rec store.FeeReportRecord, 
 	return Grievance{Receipt: r, Report: rec}, nil
 }
 
+// AttachToCase links a report the worker made from their case page to that
+// case (their session proves it is theirs) and returns the case reference.
+func (s *Service) AttachToCase(ctx context.Context, reportID, caseID int64) (string, error) {
+	c, err := s.DB.CaseByID(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	entry := audit.Entry{At: s.Now(), Actor: "worker", Action: "fee_report.linked", CaseRef: c.Case.Reference}
+	if err := s.DB.LinkFeeReportCase(ctx, reportID, caseID, entry); err != nil {
+		return "", err
+	}
+	return c.Case.Reference, nil
+}
+
 // submission is the grievance a report becomes: its facts and findings in
 // the worker's language as the story, the agency as the sending
 // organisation, anonymous (the worker may add contact details later by
