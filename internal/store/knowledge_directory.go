@@ -55,20 +55,7 @@ func entryArgs(e knowledge.Entry) ([]any, error) {
 // DirectoryEntries returns every entry of the directory, active or not, by
 // kind and position.
 func (db *DB) DirectoryEntries(ctx context.Context) ([]knowledge.Entry, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+directoryColumns+" FROM directory_entries ORDER BY position, id")
-	if err != nil {
-		return nil, fmt.Errorf("store: list directory: %w", err)
-	}
-	defer rows.Close()
-	var out []knowledge.Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: read directory entry: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db.read, "list directory", scanEntry, "SELECT "+directoryColumns+" FROM directory_entries ORDER BY position, id")
 }
 
 // DirectoryEntry returns one entry, or NotFound.

@@ -55,18 +55,5 @@ func (db *DB) Organization(ctx context.Context, id int64) (org.Organization, err
 
 // Organizations returns every organisation, by name.
 func (db *DB) Organizations(ctx context.Context) ([]org.Organization, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+orgColumns+" FROM organizations ORDER BY name, id")
-	if err != nil {
-		return nil, fmt.Errorf("store: list organizations: %w", err)
-	}
-	defer rows.Close()
-	var out []org.Organization
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db.read, "list organizations", scanOrg, "SELECT "+orgColumns+" FROM organizations ORDER BY name, id")
 }

@@ -89,21 +89,12 @@ func (db *DB) PersonByID(ctx context.Context, id int64) (PersonRecord, error) {
 
 // People returns the people of an organisation.
 func (db *DB) People(ctx context.Context, orgID int64) ([]org.Person, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+personColumns+
+	person := func(row rowScanner) (org.Person, error) {
+		r, err := scanPerson(row)
+		return r.Person, err
+	}
+	return queryAll(ctx, db.read, "list people", person, "SELECT "+personColumns+
 		" FROM people p JOIN organizations o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.email", orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: list people: %w", err)
-	}
-	defer rows.Close()
-	var out []org.Person
-	for rows.Next() {
-		r, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r.Person)
-	}
-	return out, rows.Err()
 }
 
 // UseTOTPPeriod records that person used the TOTP code of period; it

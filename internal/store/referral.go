@@ -165,19 +165,6 @@ func (db *DB) Referral(ctx context.Context, id int64) (Referral, error) {
 // Referrals returns the referrals of a case, oldest first. Callers show
 // each only to its audience.
 func (db *DB) Referrals(ctx context.Context, caseID int64) ([]Referral, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+referralColumns+
+	return queryAll(ctx, db.read, "read referrals", scanReferral, "SELECT "+referralColumns+
 		" FROM referrals r JOIN organizations o ON o.id = r.org_id WHERE r.case_id = $1 ORDER BY r.id", caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: read referrals: %w", err)
-	}
-	defer rows.Close()
-	var out []Referral
-	for rows.Next() {
-		r, err := scanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

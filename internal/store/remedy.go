@@ -178,18 +178,5 @@ func (db *DB) Remedy(ctx context.Context, caseID, id int64) (Remedy, error) {
 
 // Remedies returns the remedies of a case, oldest first.
 func (db *DB) Remedies(ctx context.Context, caseID int64) ([]Remedy, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+remedyColumns+remedyFrom+"WHERE m.case_id = $1 ORDER BY m.id", caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: read remedies: %w", err)
-	}
-	defer rows.Close()
-	var out []Remedy
-	for rows.Next() {
-		m, err := scanRemedy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db.read, "read remedies", scanRemedy, "SELECT "+remedyColumns+remedyFrom+"WHERE m.case_id = $1 ORDER BY m.id", caseID)
 }
