@@ -36,7 +36,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	defer a.Close()
-	n, err := demo.Seed(ctx, demo.Deps{Intake: a.intake, Staff: a.staff})
+	n, accounts, err := demo.Seed(ctx, demo.Deps{Intake: a.intake, Staff: a.staff})
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return nil
 	}
 	fmt.Fprintf(stdout, "Demo: added %d sample cases.\n", n)
-	printDemoAccounts(stdout)
+	printDemoAccounts(stdout, accounts)
 	return nil
 }
 

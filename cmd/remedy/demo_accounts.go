@@ -10,12 +10,12 @@ import (
 )
 
 // printDemoAccounts shows how to sign in to the demo's staff accounts.
-func printDemoAccounts(w io.Writer) {
-	if len(demo.Accounts) == 0 {
+func printDemoAccounts(w io.Writer, accounts []demo.Account) {
+	if len(accounts) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "Demo staff accounts (password %q; sign in at /staff/signin; get the code with `remedy totp SECRET`):\n", demo.DemoPassword)
-	for _, a := range demo.Accounts {
+	for _, a := range accounts {
 		fmt.Fprintf(w, "  %-26s %-11s TOTP secret %s\n", a.Email, a.Role, a.TOTPSecret)
 	}
 }

@@ -262,6 +262,7 @@ func TestCommands(t *testing.T) {
 		{[]string{"migrate", "--data", dir}, 0, "up to date"},
 		{[]string{"migrate", "--data", dir}, 0, "up to date"},
 		{[]string{"demo", "--data", dir}, 0, "added 9 sample cases"},
+		{[]string{"demo", "--data", t.TempDir()}, 0, "caseworker@demo.remedy"},
 		{[]string{"demo", "--data", dir}, 0, "adds nothing"},
 		{[]string{"audit", "verify", "--data", dir}, 0, "intact"},
 		{[]string{"audit"}, 2, "usage"},

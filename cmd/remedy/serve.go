@@ -28,13 +28,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	defer a.Close()
 	if cfg.Demo {
-		n, err := demo.Seed(ctx, demo.Deps{Intake: a.intake, Staff: a.staff})
+		n, accounts, err := demo.Seed(ctx, demo.Deps{Intake: a.intake, Staff: a.staff})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		if n > 0 {
 			fmt.Fprintf(stdout, "Demo: added %d sample cases.\n", n)
-			printDemoAccounts(stdout)
+			printDemoAccounts(stdout, accounts)
 		}
 	}
 	srv, err := web.New(web.Config{

@@ -47,8 +47,12 @@ type Account struct {
 	Email, Role, TOTPSecret string
 }
 
-// Accounts lists the demo accounts created by the last Seed in this process.
-var Accounts []Account
+// addAccount remembers a demo account for Seed to return.
+func (d Deps) addAccount(a Account) {
+	if d.accounts != nil {
+		*d.accounts = append(*d.accounts, a)
+	}
+}
 
 func seedOrganizations(ctx context.Context, d Deps, _ []int64) error {
 	ids := make([]int64, len(demoOrgs))
@@ -59,13 +63,12 @@ func seedOrganizations(ctx context.Context, d Deps, _ []int64) error {
 		}
 		ids[i] = created.ID
 	}
-	Accounts = nil
 	for _, p := range demoPeople {
 		secret, err := d.Staff.AddPerson(ctx, org.Person{OrgID: ids[p.org], Email: p.email, Role: p.role}, DemoPassword, "system")
 		if err != nil {
 			return fmt.Errorf("demo person %s: %w", p.email, err)
 		}
-		Accounts = append(Accounts, Account{Email: p.email, Role: string(p.role), TOTPSecret: secret})
+		d.addAccount(Account{Email: p.email, Role: string(p.role), TOTPSecret: secret})
 	}
 	return nil
 }

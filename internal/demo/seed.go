@@ -88,29 +88,34 @@ var samples = []sample{
 type Deps struct {
 	Intake *intake.Service
 	Staff  *staff.Service
+
+	accounts *[]Account // where Seed collects the demo accounts it makes
 }
 
 // Seed fills an empty store: sample cases, then what each later capability
 // adds (organisations and staff, case handling, fee reports, the plan). It
-// returns how many cases it added, 0 when the store was not empty.
-func Seed(ctx context.Context, d Deps) (int, error) {
+// returns how many cases it added (0 when the store was not empty) and the
+// staff accounts it made, to show how to sign in.
+func Seed(ctx context.Context, d Deps) (int, []Account, error) {
 	n, err := d.Intake.DB.CountCases(ctx)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if n > 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
+	var accounts []Account
+	d.accounts = &accounts
 	ids, err := seedCases(ctx, d)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	for _, seed := range []func(context.Context, Deps, []int64) error{seedOrganizations, seedCasework, seedRecruitment, seedRegistry, seedWorkplan} {
 		if err := seed(ctx, d, ids); err != nil {
-			return len(ids), err
+			return len(ids), accounts, err
 		}
 	}
-	return len(ids), nil
+	return len(ids), accounts, nil
 }
 
 // seedCases files the sample grievances and returns their case ids.

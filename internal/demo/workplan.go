@@ -225,6 +225,6 @@ func seedWorkplan(ctx context.Context, d Deps, caseIDs []int64) error {
 	if err != nil {
 		return fmt.Errorf("demo person %s: %w", email, err)
 	}
-	Accounts = append(Accounts, Account{Email: email, Role: string(org.Coordinator), TOTPSecret: secret})
+	d.addAccount(Account{Email: email, Role: string(org.Coordinator), TOTPSecret: secret})
 	return nil
 }
